@@ -1,0 +1,174 @@
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/common_options.h"
+#include "common/log.h"
+#include "pipeline/consume_job.h"
+
+namespace logpipe::cli {
+namespace {
+
+using std::chrono::milliseconds;
+
+struct ConsumeFlags {
+  KafkaFlags kafka;
+  pipeline::ConsumeOptions options;
+  std::vector<std::string> topics = {"access-logs"};
+  std::string password_file;
+  std::string api_key_file;
+  double es_timeout_seconds = 60;
+  double max_duration_seconds = 240;
+  double idle_timeout_seconds = 15;
+  double shutdown_timeout_seconds = 30;
+  double retry_initial_ms = 200;
+  double retry_max_seconds = 30;
+  double retry_give_up_seconds = 600;
+  bool no_template = false;
+  bool json = false;
+};
+
+milliseconds Seconds(double seconds) { return milliseconds(static_cast<int64_t>(seconds * 1000)); }
+
+void PrintSummary(const pipeline::ConsumeSummary& summary, bool json) {
+  if (json) {
+    std::string committed;
+    for (const auto& entry : summary.committed) {
+      if (!committed.empty()) committed += ',';
+      committed += fmt::format("{{\"topic\":\"{}\",\"partition\":{},\"offset\":{}}}", entry.topic, entry.partition,
+                               entry.offset);
+    }
+    fmt::print("{{\"polled\":{},\"parsed\":{},\"rejected\":{},\"indexed\":{},\"dead_lettered\":{},\"bulk_requests\":{},"
+               "\"elapsed_ms\":{},\"committed\":[{}]}}\n",
+               summary.polled, summary.parsed, summary.rejected, summary.indexed, summary.dead_lettered,
+               summary.bulk_requests, summary.elapsed.count(), committed);
+  } else {
+    fmt::print("consume summary\n  polled         {}\n  parsed         {}\n  rejected       {}\n  indexed        {}\n"
+               "  dead-lettered  {}\n  bulk requests  {}\n  elapsed        {:.3f} s\n",
+               summary.polled, summary.parsed, summary.rejected, summary.indexed, summary.dead_lettered,
+               summary.bulk_requests, std::chrono::duration<double>(summary.elapsed).count());
+    for (const auto& entry : summary.committed) {
+      fmt::print("  committed      {}[{}] next offset {}\n", entry.topic, entry.partition, entry.offset);
+    }
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+Runner AddConsumeCommand(CLI::App* app) {
+  auto flags = std::make_shared<ConsumeFlags>();
+  pipeline::ConsumeOptions& options = flags->options;
+  CLI::App* command = app->add_subcommand(
+      "consume", "Read access-log lines from a Kafka consumer group, parse them and index them with _bulk requests");
+
+  flags->kafka.Register(command);
+  command->add_option("-t,--topic", flags->topics, "topic to consume, repeatable")
+      ->envname("LOGPIPE_TOPIC")
+      ->capture_default_str();
+  command->add_option("-g,--group", options.kafka.group_id, "consumer group id")
+      ->envname("LOGPIPE_GROUP")
+      ->capture_default_str();
+  command->add_option("--dlq-topic", options.dead_letter_topic,
+                      "dead-letter topic for records that do not parse or that the index rejects")
+      ->envname("LOGPIPE_DLQ_TOPIC")
+      ->capture_default_str();
+
+  options.search.url = "http://127.0.0.1:9200";
+  command->add_option("--es-url", options.search.url, "Elasticsearch or OpenSearch base URL")
+      ->envname("LOGPIPE_ES_URL")
+      ->capture_default_str();
+  command->add_option("--es-user", options.search.username, "user name for basic auth")->envname("LOGPIPE_ES_USER");
+  command->add_option("--es-password-file", flags->password_file,
+                      "file holding the basic-auth password (default: the LOGPIPE_ES_PASSWORD environment variable)")
+      ->check(CLI::ExistingFile);
+  command->add_option("--es-api-key-file", flags->api_key_file,
+                      "file holding an API key, sent as 'Authorization: ApiKey KEY' (default: the LOGPIPE_ES_API_KEY "
+                      "environment variable)")
+      ->check(CLI::ExistingFile);
+  command->add_option("--es-ca-file", options.search.ca_file, "PEM file of CA certificates for https")
+      ->check(CLI::ExistingFile);
+  command->add_flag("--es-insecure", [&options](int64_t) { options.search.tls_verify = false; },
+                    "skip TLS certificate and host name verification (testing only)");
+  command->add_option("--es-timeout", flags->es_timeout_seconds, "seconds one HTTP request may take")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+
+  command->add_option("--index-pattern", options.index_pattern,
+                      "index name, with %Y %m %d replaced by the event's UTC date")
+      ->envname("LOGPIPE_INDEX_PATTERN")
+      ->capture_default_str();
+  command->add_option("--template-name", options.template_name, "name of the index template installed at start")
+      ->capture_default_str();
+  command->add_flag("--no-template", flags->no_template, "do not install the index template");
+  command->add_option("--replicas", options.replicas, "number_of_replicas of new indices")
+      ->check(CLI::Range(0, 16))
+      ->capture_default_str();
+  command->add_option("--shards", options.shards, "number_of_shards of new indices")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  command->add_flag("--event-original", options.document.include_event_original,
+                    "also store the raw line in event.original");
+
+  command->add_option("--batch-size", options.batch_size, "records per _bulk request")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}))
+      ->capture_default_str();
+  command->add_option("--max-duration", flags->max_duration_seconds, "seconds after which the run ends")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--idle-timeout", flags->idle_timeout_seconds, "seconds without a record after which the run ends")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--shutdown-timeout", flags->shutdown_timeout_seconds,
+                      "seconds the final flush may take after SIGTERM or SIGINT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--retry-initial", flags->retry_initial_ms, "milliseconds before the first bulk retry")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--retry-max", flags->retry_max_seconds, "seconds, upper bound of one retry delay")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--retry-give-up", flags->retry_give_up_seconds,
+                      "seconds one batch may spend retrying before the run fails without committing it")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--refresh", options.bulk.refresh,
+                      "refresh parameter of each _bulk request: empty, true or wait_for")
+      ->check(CLI::IsMember({"", "true", "false", "wait_for"}));
+  command->add_flag("--json", flags->json, "print the run summary as one JSON object");
+
+  return [flags]() {
+    pipeline::ConsumeOptions& run_options = flags->options;
+    run_options.kafka.topics = flags->topics;
+    run_options.kafka.bootstrap_servers = flags->kafka.bootstrap_servers;
+    run_options.install_template = !flags->no_template;
+    run_options.search.request_timeout = Seconds(flags->es_timeout_seconds);
+    run_options.max_duration = Seconds(flags->max_duration_seconds);
+    run_options.idle_timeout = Seconds(flags->idle_timeout_seconds);
+    run_options.shutdown_timeout = Seconds(flags->shutdown_timeout_seconds);
+    run_options.bulk.retry_initial = milliseconds(static_cast<int64_t>(flags->retry_initial_ms));
+    run_options.bulk.retry_max = Seconds(flags->retry_max_seconds);
+    run_options.bulk.give_up_after = Seconds(flags->retry_give_up_seconds);
+
+    Status status = flags->kafka.Resolve(&run_options.kafka.properties);
+    if (status.ok()) status = ReadSecret(flags->password_file, "LOGPIPE_ES_PASSWORD", &run_options.search.password);
+    if (status.ok()) status = ReadSecret(flags->api_key_file, "LOGPIPE_ES_API_KEY", &run_options.search.api_key);
+    if (!status.ok()) {
+      log::Error("consume", "{}", status.message());
+      return ExitCodeFor(status);
+    }
+
+    pipeline::ConsumeSummary summary;
+    status = pipeline::RunConsume(run_options, StopFlag(), &summary);
+    PrintSummary(summary, flags->json);
+    if (!status.ok()) {
+      log::Error("consume", "run failed: {}", status.message());
+      return ExitCodeFor(status);
+    }
+    return kExitOk;
+  };
+}
+
+}  // namespace logpipe::cli
