@@ -242,6 +242,7 @@ Status ConsumeRun::Loop() {
     if (batch_.record_count() >= options_.batch_size) {
       Status status = Flush(options_.bulk.give_up_after, "batch full");
       if (!status.ok()) return status;
+      last_record = Clock::now();  // time spent indexing is not idle time
     }
   }
   return Status::Ok();
