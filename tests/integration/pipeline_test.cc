@@ -19,6 +19,7 @@
 #include "support/kafka_reader.h"
 #include "support/process.h"
 #include "support/search_probe.h"
+#include "support/stack_control.h"
 
 namespace logpipe::testing {
 namespace {
@@ -62,8 +63,8 @@ class PipelineTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     state = new RunState();
-    state->bootstrap = EnvOr("LOGPIPE_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
-    state->es_url = EnvOr("LOGPIPE_ES_URL", "http://127.0.0.1:9200");
+    state->bootstrap = BootstrapServers();
+    state->es_url = SearchUrl();
     state->topic = UniqueName("it-logs");
     state->dlq_topic = state->topic + "-dlq";
     state->group = state->topic + "-group";
