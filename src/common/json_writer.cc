@@ -46,7 +46,7 @@ void JsonWriter::AppendEscaped(std::string* out, std::string_view value) {
   while (i < n) {
     // Copy the longest run that needs no escaping in one append.
     size_t run = i;
-    while (run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' && s[run] != '\\') ++run;
+    while (run < n && s[run] >= 0x20 && s[run] < 0x7F && s[run] != '"' && s[run] != '\\') ++run;
     if (run > i) {
       out->append(value.data() + i, run - i);
       i = run;

@@ -21,7 +21,7 @@ struct DocumentOptions {
 };
 
 // Appends one JSON object (no trailing newline) to `*out`. `line` is the raw
-// line `record` was parsed from. The log's \" and \\ escapes in the referrer
+// line `record` was parsed from. The log's \" and \\ escapes in the target, referrer
 // and user agent are decoded. The output is valid JSON for any bytes in the
 // record: invalid UTF-8 becomes U+FFFD and control characters are escaped.
 // Allocates only when `*out` must grow.

@@ -15,6 +15,11 @@ constexpr size_t kIso8601Length = 19;  // "YYYY-MM-DDTHH:MM:SS"
 // Feb 30, Feb 29 outside leap years, hour 24, minute or second 60.
 bool ParseLogTime(std::string_view text, CivilTime* out);
 
+// Parses the same shape as ParseLogTime without checking that the fields
+// form a real date and time. A caller can then tell a malformed time (false)
+// from an impossible one (true, but IsValid is false).
+bool ParseLogTimeFields(std::string_view text, CivilTime* out);
+
 // Returns true if `time` names a real instant of the proleptic Gregorian
 // calendar with hours 0..23 and minutes and seconds 0..59.
 bool IsValid(const CivilTime& time);
