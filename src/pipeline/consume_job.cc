@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <thread>
 
 #include "common/log.h"
 #include "pipeline/batch.h"
@@ -42,11 +43,16 @@ class ConsumeRun : public kafka::RebalanceListener {
 
  private:
   void Accept(const rd_kafka_message_t& message);
+  void WatchForShutdown(std::stop_token finished);
   Status Flush(milliseconds give_up_after, const char* why);
   void RecordCommitted(const std::vector<kafka::PartitionOffset>& offsets);
 
   const ConsumeOptions& options_;
   const std::atomic<bool>& stop_;
+  // Set shutdown_timeout after stop_, to end a bulk retry loop that would
+  // otherwise keep a stopping process alive until give_up_after.
+  std::atomic<bool> abandon_{false};
+  std::jthread shutdown_watch_;
   ConsumeSummary* summary_;
   Batch batch_;
 
@@ -142,7 +148,7 @@ Status ConsumeRun::Flush(milliseconds give_up_after, const char* why) {
     search::BulkIndexer indexer(http_.get(), bulk_options);
     std::vector<search::ItemFinal> finals;
     ++summary_->bulk_requests;
-    Status status = indexer.Index(items, &finals);
+    Status status = indexer.Index(items, &finals, &abandon_);
     if (!status.ok()) {
       std::string message = fmt::format("indexing a batch of {} documents failed: {}; its offsets are not committed, "
                                         "so the next run reads them again", items.size(), status.message());
@@ -206,7 +212,19 @@ void ConsumeRun::OnPartitionsRevoked(const std::vector<kafka::PartitionOffset>&)
   }
 }
 
+void ConsumeRun::WatchForShutdown(std::stop_token finished) {
+  while (!finished.stop_requested() && !stop_.load()) std::this_thread::sleep_for(kPollInterval);
+  auto deadline = Clock::now() + options_.shutdown_timeout;
+  while (!finished.stop_requested() && Clock::now() < deadline) std::this_thread::sleep_for(kPollInterval);
+  if (!finished.stop_requested()) {
+    log::Error("consume", "shutdown timeout of {} ms reached; abandoning the batch without committing it",
+               options_.shutdown_timeout.count());
+    abandon_.store(true);
+  }
+}
+
 Status ConsumeRun::Loop() {
+  shutdown_watch_ = std::jthread([this](std::stop_token finished) { WatchForShutdown(finished); });
   auto started = Clock::now();
   auto last_record = started;
 
