@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/log.h"
 #include "common/status.h"
@@ -54,12 +55,14 @@ class Producer {
   Status Produce(std::string_view topic, std::string_view key, std::string_view value,
                  std::span<const MessageHeader> headers = {});
 
-  // Serves delivery reports for up to `timeout`.
+  // Serves delivery reports for up to `timeout` and resends, one per batch,
+  // the messages of batches the broker rejected as too large.
   void Poll(std::chrono::milliseconds timeout);
 
   // Waits up to `timeout` for every enqueued message to be delivered or
-  // failed, then purges what remains and counts it as failed. Returns
-  // non-ok if any message failed since the producer was created.
+  // failed, resends included (see Resend), then purges what remains and
+  // counts it as failed. Returns non-ok if any message failed since the
+  // producer was created.
   Status Flush(std::chrono::milliseconds timeout);
 
   uint64_t enqueued() const { return enqueued_; }
@@ -76,8 +79,24 @@ class Producer {
   static void OnDelivery(rd_kafka_t* handle, const rd_kafka_message_t* message, void* opaque);
   static void OnError(rd_kafka_t* handle, int error, const char* reason, void* opaque);
   void CountFailure(std::string_view topic, int32_t partition, std::string_view reason);
+  void ResendAlone();
+
+  // A message of a batch that the broker rejected as too large. Kafka checks
+  // a topic's max.message.bytes against whole record batches, and librdkafka
+  // 2.0.2 then fails every message of the batch. Each is resent in a batch
+  // of its own, so only a message too large by itself fails. NOTE: a resent
+  // message lands after the messages produced to its partition since.
+  struct Resend {
+    std::string topic;
+    int32_t partition;
+    std::string key, value;
+    rd_kafka_headers_t* headers;  // owned until produced; may be null
+  };
 
   rd_kafka_t* handle_ = nullptr;
+  ConfPtr single_conf_;                 // single_handle_'s configuration until it is created
+  rd_kafka_t* single_handle_ = nullptr;  // batch.num.messages=1, created on the first resend
+  std::vector<Resend> resends_;
   uint64_t enqueued_ = 0;
   std::atomic<uint64_t> delivered_{0};
   std::atomic<uint64_t> failed_{0};
@@ -85,6 +104,7 @@ class Producer {
   std::chrono::milliseconds enqueue_timeout_{0};
   std::string topic_name_;  // NUL-terminated copy of the last topic, reused across calls
   log::RateLimiter failure_log_{10, std::chrono::seconds(10)};
+  log::RateLimiter resend_log_{10, std::chrono::seconds(10)};
 };
 
 }  // namespace logpipe::kafka

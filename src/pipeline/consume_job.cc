@@ -270,6 +270,9 @@ Status ConsumeRun::Finish() {
   const char* why = stop_.load() ? "shutdown" : "end of run";
   milliseconds limit = stop_.load() ? options_.shutdown_timeout : options_.bulk.give_up_after;
   Status status = Flush(limit, why);
+  // A batch that failed is not flushed again when Close() revokes the
+  // partitions: its offsets stay uncommitted and the next run reads it.
+  if (!status.ok()) Abandon();
   Status closed = consumer_->Close();
   if (!status.ok()) return status;
   if (!flush_failure_.ok()) return flush_failure_;
