@@ -1,11 +1,21 @@
 #include "common/json_writer.h"
 
+#include <array>
 #include <charconv>
 
 namespace logpipe {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
+
+// True for the bytes that cannot be copied into a JSON string as they are:
+// control characters, DEL, '"', '\\' and every non-ASCII byte (which needs
+// a UTF-8 validity check).
+constexpr std::array<bool, 256> kNeedsAttention = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = c < 0x20 || c >= 0x7F || c == '"' || c == '\\';
+  return table;
+}();
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 
 // Returns the length of the valid UTF-8 sequence starting at s[0], or 0 if
@@ -46,7 +56,7 @@ void JsonWriter::AppendEscaped(std::string* out, std::string_view value) {
   while (i < n) {
     // Copy the longest run that needs no escaping in one append.
     size_t run = i;
-    while (run < n && s[run] >= 0x20 && s[run] < 0x7F && s[run] != '"' && s[run] != '\\') ++run;
+    while (run < n && !kNeedsAttention[s[run]]) ++run;
     if (run > i) {
       out->append(value.data() + i, run - i);
       i = run;
@@ -109,6 +119,16 @@ void JsonWriter::String(std::string_view value) {
   Separate();
   out_->push_back('"');
   AppendEscaped(out_, value);
+  out_->push_back('"');
+  need_comma_ = true;
+}
+
+void JsonWriter::BeginString() {
+  Separate();
+  out_->push_back('"');
+}
+
+void JsonWriter::EndString() {
   out_->push_back('"');
   need_comma_ = true;
 }

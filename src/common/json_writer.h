@@ -26,6 +26,13 @@ class JsonWriter {
   void Bool(bool value);
   void Null();
 
+  // Writes one string value in pieces: BeginString(), any number of
+  // StringPart() calls whose texts are escaped and joined, EndString().
+  // For values that need decoding before they are escaped.
+  void BeginString();
+  void StringPart(std::string_view text) { AppendEscaped(out_, text); }
+  void EndString();
+
   // Shorthands for Key() followed by a value.
   void Field(std::string_view key, std::string_view value) { Key(key); String(value); }
   void Field(std::string_view key, int64_t value) { Key(key); Int(value); }

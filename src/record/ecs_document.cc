@@ -16,47 +16,30 @@ std::string_view StripLineEnding(std::string_view line) {
   return line;
 }
 
-// Appends `value` as the body of a JSON string with the log's escapes
-// (\" and \\) decoded. A backslash before any other byte is kept as written.
-// Splitting at backslashes never cuts a valid UTF-8 sequence, because 0x5C
-// appears in UTF-8 only as itself.
-void AppendDecoded(std::string* out, std::string_view value) {
+// Writes `value` as one JSON string with the log's escapes (\" and \\)
+// decoded. A backslash before any other byte is kept as written. Splitting
+// at backslashes never cuts a valid UTF-8 sequence, because 0x5C appears in
+// UTF-8 only as itself.
+void WriteDecoded(JsonWriter& writer, std::string_view value) {
+  writer.BeginString();
   while (!value.empty()) {
     const void* found = std::memchr(value.data(), '\\', value.size());
     if (found == nullptr) {
-      JsonWriter::AppendEscaped(out, value);
-      return;
+      writer.StringPart(value);
+      break;
     }
     size_t backslash = static_cast<size_t>(static_cast<const char*>(found) - value.data());
-    JsonWriter::AppendEscaped(out, value.substr(0, backslash));
-
+    writer.StringPart(value.substr(0, backslash));
     bool is_escape = backslash + 1 < value.size() && (value[backslash + 1] == '"' || value[backslash + 1] == '\\');
     if (is_escape) {
-      JsonWriter::AppendEscaped(out, value.substr(backslash + 1, 1));
+      writer.StringPart(value.substr(backslash + 1, 1));
       value.remove_prefix(backslash + 2);
     } else {
-      JsonWriter::AppendEscaped(out, value.substr(backslash, 1));
+      writer.StringPart(value.substr(backslash, 1));
       value.remove_prefix(backslash + 1);
     }
   }
-}
-
-// Next member or end of the object after a WriteDecodedField call.
-enum class Next { kMember, kEndObject };
-
-// Writes `key` and `value` with the log's escapes in `value` decoded. The
-// value bypasses JsonWriter, which then still expects a value, so this
-// function writes the comma before the next member or closes the object.
-void WriteDecodedField(JsonWriter& writer, std::string* out, std::string_view key, std::string_view value, Next next) {
-  writer.Key(key);
-  out->push_back('"');
-  AppendDecoded(out, value);
-  out->push_back('"');
-  if (next == Next::kMember) {
-    out->push_back(',');
-  } else {
-    writer.EndObject();
-  }
+  writer.EndString();
 }
 
 }  // namespace
@@ -84,10 +67,10 @@ void AppendDocument(const AccessRecord& record, std::string_view line, const Doc
     writer.BeginObject();
     if (record.has_request) writer.Field("method", record.method);
     if (has_referrer) {
-      WriteDecodedField(writer, out, "referrer", record.referrer, Next::kEndObject);
-    } else {
-      writer.EndObject();
+      writer.Key("referrer");
+      WriteDecoded(writer, record.referrer);
     }
+    writer.EndObject();
   }
   if (record.has_request) writer.Field("version", record.http_version);
   writer.Key("response");
@@ -105,18 +88,22 @@ void AppendDocument(const AccessRecord& record, std::string_view line, const Doc
   if (record.has_request) {
     writer.Key("url");
     writer.BeginObject();
-    WriteDecodedField(writer, out, "original", record.target, Next::kMember);
+    writer.Key("original");
+    WriteDecoded(writer, record.target);
+    writer.Key("path");
+    WriteDecoded(writer, record.path);
     if (record.has_query) {
-      WriteDecodedField(writer, out, "path", record.path, Next::kMember);
-      WriteDecodedField(writer, out, "query", record.query, Next::kEndObject);
-    } else {
-      WriteDecodedField(writer, out, "path", record.path, Next::kEndObject);
+      writer.Key("query");
+      WriteDecoded(writer, record.query);
     }
+    writer.EndObject();
   }
 
   writer.Key("user_agent");
   writer.BeginObject();
-  WriteDecodedField(writer, out, "original", record.user_agent, Next::kEndObject);
+  writer.Key("original");
+  WriteDecoded(writer, record.user_agent);
+  writer.EndObject();
 
   if (options.include_event_original) {
     writer.Key("event");
