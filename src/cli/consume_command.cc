@@ -1,6 +1,11 @@
 #include <fmt/format.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/common_options.h"
@@ -30,6 +35,35 @@ struct ConsumeFlags {
 };
 
 milliseconds Seconds(double seconds) { return milliseconds(static_cast<int64_t>(seconds * 1000)); }
+
+// Returns when this process was started, from field 22 (starttime, in clock
+// ticks after boot) of /proc/self/stat, rounded down to a tick (10 ms with
+// the usual USER_HZ of 100). Returns the current time when that fails. A
+// producer started after this process then writes records with later
+// timestamps, which an in-process clock reading cannot promise because
+// the two processes start up concurrently.
+std::chrono::system_clock::time_point ProcessStartTime() {
+  auto now = std::chrono::system_clock::now();
+  std::ifstream file("/proc/self/stat");
+  std::string stat((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+
+  // Field 2, the command name, is in parentheses and may contain spaces, so
+  // counting starts after the last ')', with field 3.
+  size_t name_end = stat.rfind(')');
+  if (name_end == std::string::npos) return now;
+  std::istringstream fields(stat.substr(name_end + 1));
+  std::string skipped;
+  for (int field = 3; field < 22; ++field) fields >> skipped;
+  unsigned long long start_ticks = 0;
+  long ticks_per_second = sysconf(_SC_CLK_TCK);
+  timespec since_boot{};
+  if (!(fields >> start_ticks) || ticks_per_second <= 0 || clock_gettime(CLOCK_BOOTTIME, &since_boot) != 0) return now;
+
+  auto age = std::chrono::seconds(since_boot.tv_sec) + std::chrono::nanoseconds(since_boot.tv_nsec) -
+             milliseconds(static_cast<int64_t>(start_ticks * 1000 / static_cast<unsigned long long>(ticks_per_second)));
+  if (age < std::chrono::nanoseconds::zero()) return now;
+  return now - std::chrono::duration_cast<std::chrono::system_clock::duration>(age);
+}
 
 void PrintSummary(const pipeline::ConsumeSummary& summary, bool json) {
   if (json) {
@@ -143,6 +177,7 @@ Runner AddConsumeCommand(CLI::App* app) {
     pipeline::ConsumeOptions& run_options = flags->options;
     run_options.kafka.topics = flags->topics;
     run_options.kafka.bootstrap_servers = flags->kafka.bootstrap_servers;
+    run_options.kafka.started_at = ProcessStartTime();  // the CLI makes one run per process
     run_options.install_template = !flags->no_template;
     run_options.search.request_timeout = Seconds(flags->es_timeout_seconds);
     run_options.max_duration = Seconds(flags->max_duration_seconds);

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "common/log.h"
 
 namespace logpipe::kafka {
@@ -22,6 +25,15 @@ std::vector<PartitionOffset> ToOffsets(const rd_kafka_topic_partition_list_t* pa
     result.push_back({p.topic, p.partition, p.offset});
   }
   return result;
+}
+
+// Logs and frees the result of an incremental assignment change. A null
+// result means success.
+void LogAssignmentError(rd_kafka_error_t* error, const char* action, int partitions) {
+  if (error == nullptr) return;
+  log::Error("kafka", "changing the assignment ({} {} partitions) failed: {}", action, partitions,
+             rd_kafka_error_string(error));
+  rd_kafka_error_destroy(error);
 }
 
 }  // namespace
@@ -109,6 +121,36 @@ void Consumer::RecordStartupEnds() {
     }
     rd_kafka_metadata_destroy(metadata);
   }
+  MoveStartupEndsToStartTime();
+}
+
+void Consumer::MoveStartupEndsToStartTime() {
+  if (startup_end_offsets_.empty() || options_.started_at == std::chrono::system_clock::time_point{}) return;
+  int64_t started_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(options_.started_at.time_since_epoch()).count();
+
+  // rd_kafka_offsets_for_times takes the timestamp in the offset field and
+  // returns the first offset whose timestamp is at or after it, or -1.
+  // NOTE: this trusts record timestamps. A producer whose clock is behind
+  // this host's, or that sets older CreateTimes, can still lose the records
+  // it wrote between the run's start and the end-offset query above.
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(startup_end_offsets_.size())));
+  for (const auto& [key, end] : startup_end_offsets_) {
+    rd_kafka_topic_partition_list_add(list.get(), key.first.c_str(), key.second)->offset = started_ms;
+  }
+  rd_kafka_resp_err_t error = rd_kafka_offsets_for_times(handle_, list.get(), kMetadataTimeoutMs);
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    log::Warn("kafka", "looking up the offsets at this run's start time failed: {}; records produced between the "
+              "start and reading the partition ends are skipped by a group without a committed offset",
+              rd_kafka_err2str(error));
+    return;
+  }
+  for (int i = 0; i < list->cnt; ++i) {
+    const rd_kafka_topic_partition_t& found = list->elems[i];
+    if (found.err != RD_KAFKA_RESP_ERR_NO_ERROR || found.offset < 0) continue;
+    int64_t& end = startup_end_offsets_[{found.topic, found.partition}];
+    if (found.offset < end) end = found.offset;
+  }
 }
 
 void Consumer::ChooseStartOffsets(rd_kafka_topic_partition_list_t* partitions) {
@@ -163,20 +205,34 @@ void Consumer::ChooseStartOffsets(rd_kafka_topic_partition_list_t* partitions) {
 void Consumer::OnRebalance(rd_kafka_t* handle, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t* partitions,
                            void* opaque) {
   auto* self = static_cast<Consumer*>(opaque);
+  // For a cooperative assignor (partition.assignment.strategy=cooperative-sticky)
+  // librdkafka requires the incremental calls and rejects rd_kafka_assign(),
+  // which would leave the member consuming nothing (rdkafka.h, rebalance_cb).
+  bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(handle), "COOPERATIVE") == 0;
   if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     self->ChooseStartOffsets(partitions);
     for (int i = 0; i < partitions->cnt; ++i) {
       log::Info("kafka", "assigned {}[{}] starting at offset {}", partitions->elems[i].topic,
                 partitions->elems[i].partition, partitions->elems[i].offset);
     }
-    rd_kafka_assign(handle, partitions);
-    self->assigned_count_ = static_cast<size_t>(partitions->cnt);
+    if (cooperative) {
+      LogAssignmentError(rd_kafka_incremental_assign(handle, partitions), "adding", partitions->cnt);
+      self->assigned_count_ += static_cast<size_t>(partitions->cnt);
+    } else {
+      rd_kafka_assign(handle, partitions);
+      self->assigned_count_ = static_cast<size_t>(partitions->cnt);
+    }
     return;
   }
 
   if (error == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
     log::Info("kafka", "{} partitions are being revoked; finishing their records before release", partitions->cnt);
     if (self->listener_ != nullptr) self->listener_->OnPartitionsRevoked(ToOffsets(partitions));
+    if (cooperative) {
+      LogAssignmentError(rd_kafka_incremental_unassign(handle, partitions), "removing", partitions->cnt);
+      self->assigned_count_ -= std::min(self->assigned_count_, static_cast<size_t>(partitions->cnt));
+      return;
+    }
   } else {
     log::Error("kafka", "rebalance failed: {}; releasing the assignment", rd_kafka_err2str(error));
   }

@@ -5,11 +5,11 @@
 // Where a partition starts: at its committed offset when the group has
 // one. Without one (a new group) or when the committed offset has expired
 // (below the partition's first available offset), auto.offset.reset
-// applies, with one refinement: "latest" means the end of the partition as
-// it was when this consumer was created, not when the group assigned the
-// partition. So records produced after the consumer started are consumed
-// even though joining the group took a few seconds. Each such reset is
-// logged with the partition and the offset it starts at.
+// applies, with one refinement. "latest" means the end of the partition as
+// it was when the run started (ConsumerOptions::started_at), not when the
+// group assigned the partition. So records produced after the consumer
+// started are consumed even though joining the group took a few seconds.
+// Each such reset is logged with the partition and the offset it starts at.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -32,6 +32,12 @@ struct ConsumerOptions {
   std::string group_id = "access-log-indexer";
   std::vector<std::string> topics = {"access-logs"};
   Properties properties;  // -X key=value pass-through, applied after logpipe's defaults
+  // Start of the run. Records produced after it may reach a partition
+  // before Create() reads the partition's end offset. So for
+  // auto.offset.reset=latest, the start offset is the first record with a
+  // timestamp at or after this time, when that is below the end offset.
+  // The default (the epoch) keeps the end offset.
+  std::chrono::system_clock::time_point started_at{};
 };
 
 struct MessageDeleter {
@@ -95,6 +101,7 @@ class Consumer {
   static void OnRebalance(rd_kafka_t* handle, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t* partitions,
                           void* opaque);
   void RecordStartupEnds();
+  void MoveStartupEndsToStartTime();
   void ChooseStartOffsets(rd_kafka_topic_partition_list_t* partitions);
 
   rd_kafka_t* handle_ = nullptr;

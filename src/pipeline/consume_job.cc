@@ -29,6 +29,9 @@ class ConsumeRun : public kafka::RebalanceListener {
       : options_(options),
         stop_(stop),
         summary_(summary),
+        started_at_(options.kafka.started_at != std::chrono::system_clock::time_point{}
+                        ? options.kafka.started_at
+                        : std::chrono::system_clock::now()),
         batch_(options.index_pattern, options.document, options.batch_size) {}
 
   Status Start();
@@ -54,6 +57,9 @@ class ConsumeRun : public kafka::RebalanceListener {
   std::atomic<bool> abandon_{false};
   std::jthread shutdown_watch_;
   ConsumeSummary* summary_;
+  // The caller's start time, or the construction time, which precedes the
+  // template install and the group join.
+  std::chrono::system_clock::time_point started_at_;
   Batch batch_;
 
   std::unique_ptr<search::HttpClient> http_;
@@ -98,7 +104,9 @@ Status ConsumeRun::Start() {
   status = DeadLetterWriter::Create(producer_options, options_.dead_letter_topic, &dead_letters_);
   if (!status.ok()) return status;
 
-  status = kafka::Consumer::Create(options_.kafka, this, &consumer_);
+  kafka::ConsumerOptions consumer_options = options_.kafka;
+  consumer_options.started_at = started_at_;
+  status = kafka::Consumer::Create(consumer_options, this, &consumer_);
   if (!status.ok()) return status;
   status = consumer_->Subscribe();
   if (!status.ok()) return status;

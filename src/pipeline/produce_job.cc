@@ -23,6 +23,13 @@ int64_t UnixSecondsNow() {
   return now.tv_sec;
 }
 
+// Serves delivery reports and error callbacks every 1,024 lines, so a
+// broker outage is logged while it happens, not only at the final flush,
+// even when the local queue never fills (a slow stdin, say).
+void ServeReports(kafka::Producer* producer, uint64_t produced) {
+  if (produced % 1024 == 0) producer->Poll(std::chrono::milliseconds(0));
+}
+
 struct FileCloser {
   void operator()(FILE* file) const {
     if (file != stdin) fclose(file);
@@ -47,6 +54,7 @@ Status PublishFile(const ProduceOptions& options, const std::atomic<bool>& stop,
     if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
     ++summary->requested;
     producer->Produce(options.topic, {}, text);  // a failure is counted by the producer and logged there
+    ServeReports(producer, summary->requested);
   }
   free(line);
   if (ferror(file.get())) {
@@ -62,6 +70,7 @@ void PublishSynthetic(const ProduceOptions& options, const std::atomic<bool>& st
     std::string_view line = generator.Next(UnixSecondsNow());
     ++summary->requested;
     producer->Produce(options.topic, {}, line);  // a failure is counted by the producer and logged there
+    ServeReports(producer, summary->requested);
   }
 }
 
