@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/common_options.h"
+#include "common/json_writer.h"
 #include "common/log.h"
 #include "pipeline/consume_job.h"
 
@@ -67,16 +68,28 @@ std::chrono::system_clock::time_point ProcessStartTime() {
 
 void PrintSummary(const pipeline::ConsumeSummary& summary, bool json) {
   if (json) {
-    std::string committed;
+    std::string out;
+    JsonWriter writer(&out);
+    writer.BeginObject();
+    writer.Field("polled", static_cast<int64_t>(summary.polled));
+    writer.Field("parsed", static_cast<int64_t>(summary.parsed));
+    writer.Field("rejected", static_cast<int64_t>(summary.rejected));
+    writer.Field("indexed", static_cast<int64_t>(summary.indexed));
+    writer.Field("dead_lettered", static_cast<int64_t>(summary.dead_lettered));
+    writer.Field("bulk_requests", static_cast<int64_t>(summary.bulk_requests));
+    writer.Field("elapsed_ms", static_cast<int64_t>(summary.elapsed.count()));
+    writer.Key("committed");
+    writer.BeginArray();
     for (const auto& entry : summary.committed) {
-      if (!committed.empty()) committed += ',';
-      committed += fmt::format("{{\"topic\":\"{}\",\"partition\":{},\"offset\":{}}}", entry.topic, entry.partition,
-                               entry.offset);
+      writer.BeginObject();
+      writer.Field("topic", entry.topic);
+      writer.Field("partition", static_cast<int64_t>(entry.partition));
+      writer.Field("offset", entry.offset);
+      writer.EndObject();
     }
-    fmt::print("{{\"polled\":{},\"parsed\":{},\"rejected\":{},\"indexed\":{},\"dead_lettered\":{},\"bulk_requests\":{},"
-               "\"elapsed_ms\":{},\"committed\":[{}]}}\n",
-               summary.polled, summary.parsed, summary.rejected, summary.indexed, summary.dead_lettered,
-               summary.bulk_requests, summary.elapsed.count(), committed);
+    writer.EndArray();
+    writer.EndObject();
+    fmt::print("{}\n", out);
   } else {
     fmt::print("consume summary\n  polled         {}\n  parsed         {}\n  rejected       {}\n  indexed        {}\n"
                "  dead-lettered  {}\n  bulk requests  {}\n  elapsed        {:.3f} s\n",

@@ -107,6 +107,17 @@ void JsonWriter::EndObject() {
   need_comma_ = true;
 }
 
+void JsonWriter::BeginArray() {
+  Separate();
+  out_->push_back('[');
+  need_comma_ = false;
+}
+
+void JsonWriter::EndArray() {
+  out_->push_back(']');
+  need_comma_ = true;
+}
+
 void JsonWriter::Key(std::string_view key) {
   Separate();
   out_->push_back('"');

@@ -19,6 +19,8 @@ class JsonWriter {
 
   void BeginObject();
   void EndObject();
+  void BeginArray();
+  void EndArray();
   // Writes `"key":`, with a separating comma when needed. `key` is escaped.
   void Key(std::string_view key);
   void String(std::string_view value);

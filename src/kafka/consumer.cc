@@ -42,10 +42,10 @@ Status Consumer::Create(const ConsumerOptions& options, RebalanceListener* liste
   if (options.group_id.empty()) return Status::InvalidArgument("the consumer group id is empty; pass --group NAME");
   if (options.topics.empty()) return Status::InvalidArgument("no topic to consume; pass --topic NAME");
 
-  // Memory is bounded by librdkafka's fetch and queue limits, which are set
-  // here rather than left at their defaults (queued.max.messages.kbytes
-  // defaults to 64 MiB per partition): together about 16 MiB of prefetched
-  // messages per partition and 8 MiB per fetch response.
+  // Memory is bounded by librdkafka's fetch and queue limits, set here
+  // because queued.max.messages.kbytes defaults to 64 MiB per partition.
+  // These allow about 16 MiB of prefetched messages per partition and
+  // 8 MiB per fetch response.
   Properties defaults = {
       {"bootstrap.servers", options.bootstrap_servers},
       {"group.id", options.group_id},

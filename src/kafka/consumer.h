@@ -61,7 +61,7 @@ class RebalanceListener {
   virtual ~RebalanceListener() = default;
 
   // Called before `partitions` are taken from this member. The listener
-  // must finish what it holds of them (index, dead-letter, commit) before
+  // must finish its records of them (index, dead-letter, commit) before
   // returning, because another member starts at their committed offsets.
   virtual void OnPartitionsRevoked(const std::vector<PartitionOffset>& partitions) = 0;
 };

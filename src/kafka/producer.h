@@ -1,4 +1,4 @@
-// Producer: an owner of a librdkafka producer that knows the fate of every
+// Producer: an owner of a librdkafka producer that tracks the fate of every
 // message. Produce() only enqueues; a message is delivered or failed when
 // its delivery report is served, which happens inside Produce() (when the
 // local queue is full), Poll() and Flush(). Messages still queued when

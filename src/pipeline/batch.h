@@ -1,5 +1,5 @@
 // Batch: the consumer's records between two commits. It owns a copy of each
-// record's line and encoded document in one growing buffer, knows which
+// record's line and encoded document in one growing buffer, tracks which
 // records still need a dead letter, and computes the offsets that may be
 // committed once every record in it is indexed or dead-lettered.
 #pragma once
@@ -17,7 +17,7 @@
 
 namespace logpipe::pipeline {
 
-// Where a record came from in Kafka.
+// The Kafka position a record was read from.
 struct SourcePosition {
   std::string_view topic;
   int32_t partition = 0;
@@ -62,7 +62,7 @@ class Batch {
   std::vector<DeadLetter> DeadLetters() const;
 
   // The offsets to commit once the batch is resolved: per partition, one
-  // past the highest offset the batch holds.
+  // past the highest offset the batch contains.
   std::vector<kafka::PartitionOffset> CommitOffsets() const;
 
   size_t record_count() const { return documents_.size() + rejects_.size(); }
