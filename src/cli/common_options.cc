@@ -27,6 +27,9 @@ void OnSignal(int) {
 
 }  // namespace
 
+const CLI::Range kSeconds(0.001, 30.0 * 24 * 3600, "SECONDS");
+const CLI::Range kMilliseconds(1.0, 30.0 * 24 * 3600 * 1000, "MILLISECONDS");
+
 int ExitCodeFor(const Status& status) {
   if (status.ok()) return kExitOk;
   return status.kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
@@ -38,7 +41,8 @@ void KafkaFlags::Register(CLI::App* command) {
       ->capture_default_str();
   command->add_option("-X", properties,
                       "librdkafka property key=value, repeatable (e.g. -X linger.ms=5); applied after logpipe's "
-                      "defaults and --kafka-config. Put secrets in --kafka-config, not on the command line");
+                      "defaults and --kafka-config. Put secrets in --kafka-config, not on the command line")
+      ->allow_extra_args(false);
   command->add_option("--kafka-config", config_file,
                       "file of librdkafka properties, one key=value per line, # for comments (for SASL passwords "
                       "and other secrets)")

@@ -40,6 +40,13 @@ void InstallStopHandler();
 // The process-wide stop flag that the handler sets.
 std::atomic<bool>& StopFlag();
 
+// Accepts a duration in seconds from 1 ms to 30 days, so that converting it
+// to milliseconds cannot overflow.
+extern const CLI::Range kSeconds;
+
+// Accepts a duration in milliseconds from 1 ms to 30 days.
+extern const CLI::Range kMilliseconds;
+
 // Registers --log-level on the top-level app.
 void RegisterLogLevel(CLI::App* app);
 

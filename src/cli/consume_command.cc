@@ -112,6 +112,7 @@ Runner AddConsumeCommand(CLI::App* app) {
 
   flags->kafka.Register(command);
   command->add_option("-t,--topic", flags->topics, "topic to consume, repeatable")
+      ->allow_extra_args(false)
       ->envname("LOGPIPE_TOPIC")
       ->capture_default_str();
   command->add_option("-g,--group", options.kafka.group_id, "consumer group id")
@@ -139,7 +140,7 @@ Runner AddConsumeCommand(CLI::App* app) {
   command->add_flag("--es-insecure", [&options](int64_t) { options.search.tls_verify = false; },
                     "skip TLS certificate and host name verification (testing only)");
   command->add_option("--es-timeout", flags->es_timeout_seconds, "seconds one HTTP request may take")
-      ->check(CLI::PositiveNumber)
+      ->check(kSeconds)
       ->capture_default_str();
 
   command->add_option("--index-pattern", options.index_pattern,
@@ -162,28 +163,29 @@ Runner AddConsumeCommand(CLI::App* app) {
       ->check(CLI::Range(size_t{1}, size_t{1000000}))
       ->capture_default_str();
   command->add_option("--max-duration", flags->max_duration_seconds, "seconds after which the run ends")
-      ->check(CLI::PositiveNumber)
+      ->check(kSeconds)
       ->capture_default_str();
   command->add_option("--idle-timeout", flags->idle_timeout_seconds, "seconds without a record after which the run ends")
-      ->check(CLI::PositiveNumber)
+      ->check(kSeconds)
       ->capture_default_str();
   command->add_option("--shutdown-timeout", flags->shutdown_timeout_seconds,
                       "seconds the final flush may take after SIGTERM or SIGINT")
-      ->check(CLI::PositiveNumber)
+      ->check(kSeconds)
       ->capture_default_str();
   command->add_option("--retry-initial", flags->retry_initial_ms, "milliseconds before the first bulk retry")
-      ->check(CLI::PositiveNumber)
+      ->check(kMilliseconds)
       ->capture_default_str();
   command->add_option("--retry-max", flags->retry_max_seconds, "seconds, upper bound of one retry delay")
-      ->check(CLI::PositiveNumber)
+      ->check(kSeconds)
       ->capture_default_str();
   command->add_option("--retry-give-up", flags->retry_give_up_seconds,
                       "seconds one batch may spend retrying before the run fails without committing it")
-      ->check(CLI::PositiveNumber)
+      ->check(kSeconds)
       ->capture_default_str();
   command->add_option("--refresh", options.bulk.refresh,
-                      "refresh parameter of each _bulk request: empty, true or wait_for")
-      ->check(CLI::IsMember({"", "true", "false", "wait_for"}));
+                      "refresh parameter of each _bulk request: true, false or wait_for (default: not sent, so the "
+                      "index's refresh interval applies)")
+      ->check(CLI::IsMember({"true", "false", "wait_for"}));
   command->add_flag("--json", flags->json, "print the run summary as one JSON object");
 
   return [flags]() {
@@ -210,6 +212,11 @@ Runner AddConsumeCommand(CLI::App* app) {
 
     pipeline::ConsumeSummary summary;
     status = pipeline::RunConsume(run_options, StopFlag(), &summary);
+    if (status.kind() == Status::Kind::kInvalidArgument) {
+      // Nothing ran, so there is no summary to print.
+      log::Error("consume", "{}", status.message());
+      return ExitCodeFor(status);
+    }
     PrintSummary(summary, flags->json);
     if (!status.ok()) {
       log::Error("consume", "run failed: {}", status.message());

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   CLI::App app("logpipe: ship web access logs from Kafka into Elasticsearch", "logpipe");
   app.set_version_flag("--version", "logpipe 0.1.0");
   app.require_subcommand(1);
+  app.fallthrough();  // lets --log-level follow the subcommand too
   RegisterLogLevel(&app);
 
   std::vector<std::pair<CLI::App*, Runner>> commands;

@@ -18,14 +18,18 @@ struct ProduceFlags {
   bool json = false;
 };
 
-void PrintSummary(const pipeline::ProduceSummary& summary, bool json) {
+// Prints the run summary; the seed only for synthetic runs, where it can
+// repeat the run.
+void PrintSummary(const pipeline::ProduceSummary& summary, bool json, bool synthetic) {
+  std::string seed = synthetic ? fmt::format("{}", summary.seed) : "";
   if (json) {
-    fmt::print("{{\"requested\":{},\"delivered\":{},\"failed\":{},\"elapsed_ms\":{},\"seed\":{}}}\n",
-               summary.requested, summary.delivered, summary.failed, summary.elapsed.count(), summary.seed);
+    fmt::print("{{\"requested\":{},\"delivered\":{},\"failed\":{},\"elapsed_ms\":{}{}{}}}\n", summary.requested,
+               summary.delivered, summary.failed, summary.elapsed.count(), synthetic ? ",\"seed\":" : "", seed);
   } else {
-    fmt::print("produce summary\n  requested  {}\n  delivered  {}\n  failed     {}\n  elapsed    {:.3f} s\n"
-               "  seed       {}\n",
-               summary.requested, summary.delivered, summary.failed, std::chrono::duration<double>(summary.elapsed).count(), summary.seed);
+    fmt::print("produce summary\n  requested  {}\n  delivered  {}\n  failed     {}\n  elapsed    {:.3f} s\n",
+               summary.requested, summary.delivered, summary.failed,
+               std::chrono::duration<double>(summary.elapsed).count());
+    if (synthetic) fmt::print("  seed       {}\n", seed);
   }
   std::fflush(stdout);
 }
@@ -50,7 +54,7 @@ Runner AddProduceCommand(CLI::App* app) {
       ->check(CLI::ExistingFile | CLI::IsMember({"-"}));
   command->add_option("--flush-timeout", flags->flush_timeout_seconds,
                       "seconds to wait at the end for delivery reports; lines still undelivered then count as failed")
-      ->check(CLI::PositiveNumber)
+      ->check(kSeconds)
       ->capture_default_str();
   command->add_flag("--json", flags->json, "print the run summary as one JSON object");
 
@@ -67,7 +71,12 @@ Runner AddProduceCommand(CLI::App* app) {
 
     pipeline::ProduceSummary summary;
     status = pipeline::RunProduce(options, StopFlag(), &summary);
-    PrintSummary(summary, flags->json);
+    if (status.kind() == Status::Kind::kInvalidArgument) {
+      // Nothing ran, so there is no summary to print.
+      log::Error("produce", "{}", status.message());
+      return ExitCodeFor(status);
+    }
+    PrintSummary(summary, flags->json, options.input_path.empty());
     if (!status.ok()) {
       log::Error("produce", "{}", status.message());
       return ExitCodeFor(status);

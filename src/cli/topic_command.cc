@@ -32,7 +32,8 @@ Runner AddTopicCommand(CLI::App* app) {
   create->add_option("-r,--replication-factor", flags->spec.replication_factor, "replicas of each partition")
       ->check(CLI::Range(1, 32))
       ->capture_default_str();
-  create->add_option("-c,--config", flags->configs, "topic config key=value, repeatable (e.g. max.message.bytes=65536)");
+  create->add_option("-c,--config", flags->configs, "topic config key=value, repeatable (e.g. max.message.bytes=65536)")
+      ->allow_extra_args(false);
   create->add_flag("--if-not-exists", flags->if_not_exists, "succeed when the topic already exists");
 
   CLI::App* describe = topic->add_subcommand("describe", "Print each partition's first and next offset");

@@ -56,6 +56,11 @@ void Write(Level level, std::string_view component, std::string_view message) {
   }
 }
 
+std::string SuppressedNote(uint64_t suppressed) {
+  if (suppressed == 0) return {};
+  return fmt::format(" ({} similar lines not logged)", suppressed);
+}
+
 bool RateLimiter::Admit(uint64_t* suppressed) {
   auto now = std::chrono::steady_clock::now();
   if (now - window_start_ >= window_) {

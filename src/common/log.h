@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <fmt/format.h>
 #include <string_view>
 
@@ -38,6 +39,10 @@ template <typename... Args>
 void Debug(std::string_view component, fmt::format_string<Args...> fmt, Args&&... args) {
   if (GetLevel() <= Level::kDebug) Write(Level::kDebug, component, fmt::format(fmt, std::forward<Args>(args)...));
 }
+
+// Returns "" for 0, else " (N similar lines not logged)", the suffix of a
+// line admitted by a RateLimiter after it dropped N events.
+std::string SuppressedNote(uint64_t suppressed);
 
 // Admits at most `burst` events per `window`; the rest are counted and the
 // count is reported by the next admitted event, so a flood of bad lines

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/log.h"
+
 namespace logpipe::kafka {
 namespace {
 
@@ -18,14 +20,32 @@ Status Apply(rd_kafka_conf_t* conf, const std::string& key, const std::string& v
   return Status::Ok();
 }
 
+// Writes librdkafka's own log lines through logpipe's logger, so they share
+// its format and --log-level. `level` is a syslog level (0 emergency to 7
+// debug).
+void OnLibrdkafkaLog(const rd_kafka_t* handle, int level, const char* facility, const char* message) {
+  std::string_view name = rd_kafka_name(handle);
+  if (level <= 3) {
+    log::Error("librdkafka", "{} {}: {}", name, facility, message);
+  } else if (level == 4) {
+    log::Warn("librdkafka", "{} {}: {}", name, facility, message);
+  } else if (level <= 6) {
+    log::Info("librdkafka", "{} {}: {}", name, facility, message);
+  } else {
+    log::Debug("librdkafka", "{} {}: {}", name, facility, message);
+  }
+}
+
 }  // namespace
 
 Status ParseProperty(std::string_view text, std::pair<std::string, std::string>* out) {
   size_t equals = text.find('=');
   if (equals == std::string_view::npos || equals == 0) {
-    std::string_view shown = text.substr(0, std::min<size_t>(text.find('='), 64));
-    return Status::InvalidArgument(
-        fmt::format("invalid Kafka property '{}': expected key=value, e.g. -X linger.ms=5", shown));
+    // Without '=' the key cannot be told from the value, which may be a
+    // secret, so the text itself is not shown.
+    return Status::InvalidArgument(fmt::format(
+        "invalid property of {} characters: expected key=value, e.g. linger.ms=5 (the text is not shown because it "
+        "may hold a secret)", text.size()));
   }
   out->first = std::string(text.substr(0, equals));
   out->second = std::string(text.substr(equals + 1));
@@ -34,6 +54,7 @@ Status ParseProperty(std::string_view text, std::pair<std::string, std::string>*
 
 Status BuildConf(const Properties& defaults, const Properties& overrides, ConfPtr* out) {
   ConfPtr conf(rd_kafka_conf_new());
+  rd_kafka_conf_set_log_cb(conf.get(), &OnLibrdkafkaLog);
   for (const auto& [key, value] : defaults) {
     Status status = Apply(conf.get(), key, value);
     if (!status.ok()) return status;

@@ -22,12 +22,13 @@ struct ConfDeleter {
 using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 
 // Splits "key=value" into its parts. Rejects text without '=' or with an
-// empty key; the error names the text but never the value, which may be a
+// empty key. The error never repeats the text, because its value may be a
 // secret such as sasl.password.
 Status ParseProperty(std::string_view text, std::pair<std::string, std::string>* out);
 
 // Creates a configuration holding `defaults` and then `overrides`, so a
-// user's -X property replaces logpipe's default for the same key. An
+// user's -X property replaces logpipe's default for the same key. Its log
+// lines go through logpipe's logger. An
 // unknown key or invalid value fails with librdkafka's reason and the key.
 Status BuildConf(const Properties& defaults, const Properties& overrides, ConfPtr* out);
 

@@ -210,6 +210,7 @@ void Consumer::OnRebalance(rd_kafka_t* handle, rd_kafka_resp_err_t error, rd_kaf
   // which would leave the member consuming nothing (rdkafka.h, rebalance_cb).
   bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(handle), "COOPERATIVE") == 0;
   if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    self->ever_assigned_ = true;
     self->ChooseStartOffsets(partitions);
     for (int i = 0; i < partitions->cnt; ++i) {
       log::Info("kafka", "assigned {}[{}] starting at offset {}", partitions->elems[i].topic,

@@ -93,6 +93,9 @@ class Consumer {
   // Partitions currently assigned to this member.
   size_t assigned_partitions() const { return assigned_count_; }
 
+  // Whether the group has given this member an assignment (possibly empty).
+  bool ever_assigned() const { return ever_assigned_; }
+
   // Returns the member's handle, for callers that query metadata.
   rd_kafka_t* handle() const { return handle_; }
 
@@ -110,6 +113,7 @@ class Consumer {
   bool reset_to_earliest_ = false;  // auto.offset.reset is earliest/smallest/beginning
   std::map<std::pair<std::string, int32_t>, int64_t> startup_end_offsets_;
   size_t assigned_count_ = 0;
+  bool ever_assigned_ = false;
   bool closed_ = false;
 };
 

@@ -92,16 +92,17 @@ void Producer::OnError(rd_kafka_t* handle, int error, const char* reason, void* 
     return;
   }
   // Other errors (broker down, all brokers down) are informational:
-  // librdkafka keeps retrying and the delivery reports carry the outcome.
-  log::Warn("kafka", "producer: {} ({})", reason, rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(error)));
+  // librdkafka keeps retrying, logs the cause itself, and the delivery
+  // reports carry the outcome.
+  log::Debug("kafka", "producer: {} ({})", reason, rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(error)));
 }
 
 void Producer::CountFailure(std::string_view topic, int32_t partition, std::string_view reason) {
   failed_.fetch_add(1, std::memory_order_relaxed);
   uint64_t suppressed = 0;
   if (failure_log_.Admit(&suppressed)) {
-    log::Error("kafka", "delivery to topic {} partition {} failed: {} ({} similar failures not logged)", topic,
-               partition, reason, suppressed);
+    log::Error("kafka", "delivery to topic {} partition {} failed: {}{}", topic, partition, reason,
+               log::SuppressedNote(suppressed));
   }
 }
 
@@ -124,8 +125,8 @@ void Producer::ResendAlone() {
 
   uint64_t suppressed = 0;
   if (resend_log_.Admit(&suppressed)) {
-    log::Warn("kafka", "the broker rejected batches of {} messages as too large; resending them one per batch ({} "
-              "similar resends not logged)", resends_.size(), suppressed);
+    log::Warn("kafka", "the broker rejected batches of {} messages as too large; resending them one per batch{}",
+              resends_.size(), log::SuppressedNote(suppressed));
   }
   for (Resend& resend : resends_) {
     std::array<rd_kafka_vu_t, 6> fields{};

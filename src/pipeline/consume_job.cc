@@ -35,7 +35,8 @@ class ConsumeRun : public kafka::RebalanceListener {
         batch_(options.index_pattern, options.document, options.batch_size) {}
 
   Status Start();
-  Status Loop();
+  // Runs until max_duration after `started`, idle_timeout or a stop.
+  Status Loop(Clock::time_point started);
   Status Finish();
 
   // Forgets the unresolved batch without committing it, so leaving the group
@@ -78,18 +79,10 @@ Status ConsumeRun::Start() {
   status = search::HttpClient::Create(options_.search, &http_);
   if (!status.ok()) return status;
 
-  if (options_.install_template) {
-    std::string body = search::BuildIndexTemplate(search::IndexGlob(options_.index_pattern), options_.replicas,
-                                                  options_.shards);
-    status = search::InstallIndexTemplate(*http_, options_.template_name, body);
-    if (!status.ok()) return status;
-    log::Info("consume", "index template {} installed for {}", options_.template_name,
-              search::IndexGlob(options_.index_pattern));
-  }
-
   kafka::ProducerOptions producer_options;
   producer_options.bootstrap_servers = options_.kafka.bootstrap_servers;
   producer_options.properties = options_.kafka.properties;
+  producer_options.properties.emplace(producer_options.properties.begin(), "client.id", "logpipe-dead-letter-producer");
   // Consumer-only properties in -X would make the producer refuse to start.
   std::erase_if(producer_options.properties, [](const auto& property) {
     static constexpr std::string_view kConsumerOnly[] = {"group.id", "auto.offset.reset", "enable.auto.commit",
@@ -108,6 +101,18 @@ Status ConsumeRun::Start() {
   consumer_options.started_at = started_at_;
   status = kafka::Consumer::Create(consumer_options, this, &consumer_);
   if (!status.ok()) return status;
+
+  // The template goes in only once every option has been checked, so a bad
+  // -X property changes nothing in the cluster.
+  if (options_.install_template) {
+    std::string body = search::BuildIndexTemplate(search::IndexGlob(options_.index_pattern), options_.replicas,
+                                                  options_.shards);
+    status = search::InstallIndexTemplate(*http_, options_.template_name, body);
+    if (!status.ok()) return status;
+    log::Info("consume", "index template {} installed for {}", options_.template_name,
+              search::IndexGlob(options_.index_pattern));
+  }
+
   status = consumer_->Subscribe();
   if (!status.ok()) return status;
 
@@ -135,8 +140,8 @@ void ConsumeRun::Accept(const rd_kafka_message_t& message) {
   batch_.AddReject(source, line, reason);
   uint64_t suppressed = 0;
   if (reject_log_.Admit(&suppressed)) {
-    log::Warn("consume", "rejected {}[{}] offset {}: {}; sending it to {} ({} similar rejects not logged)",
-              source.topic, source.partition, source.offset, reason, options_.dead_letter_topic, suppressed);
+    log::Warn("consume", "rejected {}[{}] offset {}: {}; sending it to {}{}", source.topic, source.partition,
+              source.offset, reason, options_.dead_letter_topic, log::SuppressedNote(suppressed));
   }
 }
 
@@ -231,9 +236,8 @@ void ConsumeRun::WatchForShutdown(std::stop_token finished) {
   }
 }
 
-Status ConsumeRun::Loop() {
+Status ConsumeRun::Loop(Clock::time_point started) {
   shutdown_watch_ = std::jthread([this](std::stop_token finished) { WatchForShutdown(finished); });
-  auto started = Clock::now();
   auto last_record = started;
 
   while (!stop_.load()) {
@@ -257,8 +261,8 @@ Status ConsumeRun::Loop() {
       }
       uint64_t suppressed = 0;
       if (event_log_.Admit(&suppressed)) {
-        log::Warn("consume", "consumer event: {} ({} similar not logged)", rd_kafka_message_errstr(message.get()),
-                  suppressed);
+        log::Warn("consume", "consumer event: {}{}", rd_kafka_message_errstr(message.get()),
+                  log::SuppressedNote(suppressed));
       }
       continue;
     }
@@ -275,6 +279,16 @@ Status ConsumeRun::Loop() {
 }
 
 Status ConsumeRun::Finish() {
+  if (!consumer_->ever_assigned() && !stop_.load()) {
+    // A member always gets an assignment, possibly empty, once it joins, so
+    // none at all means the group was never reached.
+    consumer_->Close();
+    return Status::Transient(fmt::format(
+        "no partition assignment from group {} during the whole run: the brokers at {} were not reached or the "
+        "group did not form; check --bootstrap-servers and the broker logs",
+        options_.kafka.group_id, options_.kafka.bootstrap_servers));
+  }
+
   const char* why = stop_.load() ? "shutdown" : "end of run";
   milliseconds limit = stop_.load() ? options_.shutdown_timeout : options_.bulk.give_up_after;
   Status status = Flush(limit, why);
@@ -296,7 +310,7 @@ Status RunConsume(const ConsumeOptions& options, const std::atomic<bool>& stop, 
 
   Status status = run.Start();
   if (status.ok()) {
-    status = run.Loop();
+    status = run.Loop(started);
     if (status.ok()) {
       status = run.Finish();
     } else {
