@@ -30,7 +30,7 @@ struct ConsumeFlags {
   double shutdown_timeout_seconds = 30;
   double retry_initial_ms = 200;
   double retry_max_seconds = 30;
-  double retry_give_up_seconds = 600;
+  double retry_give_up_seconds = 45;
   bool no_template = false;
   bool json = false;
 };
@@ -179,7 +179,9 @@ Runner AddConsumeCommand(CLI::App* app) {
       ->check(kSeconds)
       ->capture_default_str();
   command->add_option("--retry-give-up", flags->retry_give_up_seconds,
-                      "seconds one batch may spend retrying before the run fails without committing it")
+                      "seconds one batch may spend retrying before the run fails without committing it (the next "
+                      "run reads it again). With the default --max-duration, a run ends within 5 minutes, the "
+                      "schedule's interval")
       ->check(kSeconds)
       ->capture_default_str();
   command->add_option("--refresh", options.bulk.refresh,
