@@ -1,8 +1,8 @@
 // Helpers of the consumer fault tests (consumer_kill_test, sigterm_flush_test,
-// scale_out_test). They name one test's Kafka and search objects, build
-// consume command lines and wait for a child's log line. The main check is
-// that the indices contain exactly one document per line of a topic, equal to
-// that line.
+// scale_out_test, bulk_item_faults_test). They name one test's Kafka and
+// search objects, create and fill its topics and build consume command lines.
+// The main check is that the indices contain exactly one document per line of
+// a topic, equal to that line.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,11 +14,11 @@
 #include <map>
 #include <regex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "support/kafka_reader.h"
+#include "support/logpipe_run.h"
 #include "support/process.h"
 #include "support/search_probe.h"
 #include "support/stack_control.h"
@@ -49,21 +49,17 @@ class SearchCleanup {
   std::string index_prefix_;
 };
 
-// Parses the last line of `out`, where `--json` prints the run summary.
-inline nlohmann::json LastJsonLine(const std::string& out) {
-  size_t end = out.find_last_not_of('\n');
-  if (end == std::string::npos) return nullptr;
-  size_t start = out.rfind('\n', end);
-  start = start == std::string::npos ? 0 : start + 1;
-  return nlohmann::json::parse(out.substr(start, end - start + 1), nullptr, false);
+// Creates `names.topic` with `partitions` partitions and its dead-letter
+// topic with one.
+inline void CreateTopics(const RunNames& names, int partitions) {
+  CreateTopic(BootstrapServers(), names.topic, partitions);
+  CreateTopic(BootstrapServers(), names.dlq_topic, 1);
 }
 
 // Produces `lines` synthetic lines from generator seed `seed` to `topic`, and
 // fails the test unless every one is delivered.
 inline void ProduceLines(const std::string& topic, int lines, int seed) {
-  ProcessResult produced = RunProcess({LogpipeBinary(), "produce", "-b", BootstrapServers(), "-t", topic, "-n",
-                                       std::to_string(lines), "--seed", std::to_string(seed), "--json"},
-                                      std::chrono::seconds(120));
+  ProcessResult produced = RunProcess(ProduceArgs(BootstrapServers(), topic, lines, seed), std::chrono::seconds(120));
   ASSERT_EQ(produced.exit_code, 0) << produced.err;
   ASSERT_EQ(LastJsonLine(produced.out)["delivered"], lines) << produced.out;
 }
@@ -79,25 +75,6 @@ inline std::vector<std::string> ConsumeArgs(const RunNames& names, const std::ve
                                    "--template-name", names.index_prefix, "--event-original", "--json"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return argv;
-}
-
-// Counts the occurrences of `text` in `log`.
-inline int CountOccurrences(const std::string& log, const std::string& text) {
-  int count = 0;
-  for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + text.size())) ++count;
-  return count;
-}
-
-// Waits until `child`'s stderr contains `text` at least `times` times.
-// Returns false when `timeout` passes first.
-inline bool WaitForStderr(const ChildProcess& child, const std::string& text, int times,
-                          std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (CountOccurrences(child.StderrSoFar(), text) < times) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
 }
 
 // Returns the "N indexed" count of the last "flushed" line in a consumer's
@@ -163,24 +140,16 @@ inline std::map<std::string, IndexedDocument> ReadAllDocuments(const std::string
   SearchProbe probe(SearchUrl());
   probe.Request("POST", "/" + pattern + "/_refresh?allow_no_indices=true&ignore_unavailable=true");
   std::map<std::string, IndexedDocument> documents;
-  nlohmann::json page = probe.Request("POST", "/" + pattern + "/_search?scroll=2m&size=10000",
-                                      R"({"sort":["_doc"],"_source":["@timestamp","source.ip","url.original",)"
-                                      R"("http.response.status_code","event.original"]})");
-  while (page.is_object() && page.contains("hits") && !page["hits"]["hits"].empty()) {
-    for (const nlohmann::json& hit : page["hits"]["hits"]) {
-      std::string id = hit["_id"];
-      ++(*id_occurrences)[id];
-      documents[id] = {hit["_index"], hit["_source"]};
-    }
-    nlohmann::json next = {{"scroll", "2m"}, {"scroll_id", page["_scroll_id"]}};
-    page = probe.Request("POST", "/_search/scroll", next.dump());
-  }
+  nlohmann::json page = probe.ScrollHits("/" + pattern + "/_search?scroll=2m&size=10000",
+                                         R"({"sort":["_doc"],"_source":["@timestamp","source.ip","url.original",)"
+                                         R"("http.response.status_code","event.original"]})",
+                                         [&](const nlohmann::json& hit) {
+                                           std::string id = hit["_id"];
+                                           ++(*id_occurrences)[id];
+                                           documents[id] = {hit["_index"], hit["_source"]};
+                                         });
   EXPECT_TRUE(page.is_object()) << "scrolling " << pattern << " failed";
   EXPECT_TRUE(page.contains("hits")) << "scrolling " << pattern << " failed: " << page.dump();
-  if (page.is_object() && page.contains("_scroll_id")) {
-    nlohmann::json clear = {{"scroll_id", page["_scroll_id"]}};
-    probe.Request("DELETE", "/_search/scroll", clear.dump());
-  }
   return documents;
 }
 

@@ -50,8 +50,7 @@ std::vector<std::string> RunOptions(int idle_timeout_seconds) {
 TEST(ConsumerKill, RestartsIndexEveryLineOnce) {
   RunNames names("fault-kill");
   SearchCleanup cleanup(names.index_prefix);
-  CreateTopic(BootstrapServers(), names.topic, kPartitions);
-  CreateTopic(BootstrapServers(), names.dlq_topic, 1);
+  CreateTopics(names, kPartitions);
   ASSERT_NO_FATAL_FAILURE(ProduceLines(names.topic, kLines, 31));
 
   std::mt19937 random(kKillSeed);

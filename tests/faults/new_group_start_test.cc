@@ -18,6 +18,7 @@
 
 #include "kafka/admin.h"
 #include "support/kafka_reader.h"
+#include "support/logpipe_run.h"
 #include "support/process.h"
 #include "support/search_probe.h"
 #include "support/stack_control.h"
@@ -25,31 +26,9 @@
 namespace logpipe::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using std::chrono::seconds;
 
 constexpr int kPartitions = 3;
-
-nlohmann::json LastJsonLine(const std::string& out) {
-  size_t end = out.find_last_not_of('\n');
-  if (end == std::string::npos) return nullptr;
-  size_t start = out.rfind('\n', end);
-  start = start == std::string::npos ? 0 : start + 1;
-  return nlohmann::json::parse(out.substr(start, end - start + 1), nullptr, false);
-}
-
-// Polls the child's stderr until it contains `needle` at least `times` times.
-bool WaitForStderr(const ChildProcess& child, const std::string& needle, size_t times, Clock::duration timeout) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    std::string err = child.StderrSoFar();
-    size_t count = 0;
-    for (size_t at = err.find(needle); at != std::string::npos; at = err.find(needle, at + needle.size())) ++count;
-    if (count >= times) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
 
 // Partition -> high watermark (the offset the next record gets).
 std::map<int32_t, int64_t> EndOffsets(const std::string& bootstrap, const std::string& topic) {
@@ -98,31 +77,6 @@ void DeleteRecordsBefore(const std::string& bootstrap, const std::string& topic,
   }
   rd_kafka_queue_destroy(queue);
   rd_kafka_destroy(handle);
-}
-
-// Returns the _id of every document of `index`, mapped to its
-// event.original, read with the scroll API.
-std::map<std::string, std::string> ReadAllOriginals(SearchProbe& probe, const std::string& index) {
-  std::map<std::string, std::string> originals;
-  nlohmann::json query = {{"size", 5000}, {"sort", {"_doc"}}, {"_source", {"event.original"}}};
-  nlohmann::json page = probe.Request("POST", "/" + index + "/_search?scroll=2m", query.dump());
-  while (page.is_object() && page.contains("hits") && !page["hits"]["hits"].empty()) {
-    for (const nlohmann::json& hit : page["hits"]["hits"]) {
-      originals[hit["_id"]] = hit["_source"]["event"].value("original", "");
-    }
-    nlohmann::json next = {{"scroll", "2m"}, {"scroll_id", page["_scroll_id"]}};
-    page = probe.Request("POST", "/_search/scroll", next.dump());
-  }
-  if (page.is_object() && page.contains("_scroll_id")) {
-    nlohmann::json clear = {{"scroll_id", page["_scroll_id"]}};
-    probe.Request("DELETE", "/_search/scroll", clear.dump());
-  }
-  return originals;
-}
-
-std::vector<std::string> ProduceArgs(const std::string& bootstrap, const std::string& topic, int lines, int seed) {
-  return {LogpipeBinary(), "produce", "-b", bootstrap, "-t", topic, "-n", std::to_string(lines), "--seed",
-          std::to_string(seed), "--json"};
 }
 
 std::vector<std::string> ConsumeArgs(const std::string& bootstrap, const std::string& topic, const std::string& group) {

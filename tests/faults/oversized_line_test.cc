@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "support/kafka_reader.h"
+#include "support/logpipe_run.h"
 #include "support/process.h"
 #include "support/stack_control.h"
 
@@ -27,14 +28,6 @@ constexpr int kLines = 1000;
 constexpr int kOversizedAt = 500;           // line number of the oversized line
 constexpr size_t kOversizedBytes = 200000;  // user agent length of that line
 constexpr int kTopicMaxMessageBytes = 65536;
-
-nlohmann::json LastJsonLine(const std::string& out) {
-  size_t end = out.find_last_not_of('\n');
-  if (end == std::string::npos) return nullptr;
-  size_t start = out.rfind('\n', end);
-  start = start == std::string::npos ? 0 : start + 1;
-  return nlohmann::json::parse(out.substr(start, end - start + 1), nullptr, false);
-}
 
 std::string Line(int i, const std::string& user_agent) {
   char time[32];

@@ -59,8 +59,7 @@ void RunScaleOut(const std::string& prefix, const std::vector<std::string>& extr
                  std::vector<ProcessResult>* survivors) {
   RunNames names(prefix);
   SearchCleanup cleanup(names.index_prefix);
-  CreateTopic(BootstrapServers(), names.topic, kPartitions);
-  CreateTopic(BootstrapServers(), names.dlq_topic, 1);
+  CreateTopics(names, kPartitions);
   std::vector<std::string> options = MemberOptions();
   options.insert(options.end(), extra_options.begin(), extra_options.end());
 

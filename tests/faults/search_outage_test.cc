@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "support/kafka_reader.h"
+#include "support/logpipe_run.h"
 #include "support/process.h"
 #include "support/search_probe.h"
 #include "support/stack_control.h"
@@ -36,51 +37,6 @@ constexpr int kSecondRunLines = 25000;      // produced while the node is down
 constexpr int kTotalLines = kFirstRunLines + kSecondRunLines;
 constexpr int kRetryMaxSeconds = 5;  // --retry-max, the cap on one retry delay
 constexpr auto kOutage = seconds(60);
-
-// Restarts an engine stopped by the test when the test ends, also when an
-// assertion returned early, so later tests find the stack up.
-class StoppedEngine {
- public:
-  explicit StoppedEngine(std::string engine) : engine_(std::move(engine)) { StopEngine(engine_); }
-  ~StoppedEngine() { Start(); }
-
-  StoppedEngine(const StoppedEngine&) = delete;
-  StoppedEngine& operator=(const StoppedEngine&) = delete;
-
-  void Start() {
-    if (started_) return;
-    started_ = true;
-    StartEngine(engine_);
-  }
-
- private:
-  std::string engine_;
-  bool started_ = false;
-};
-
-nlohmann::json LastJsonLine(const std::string& out) {
-  size_t end = out.find_last_not_of('\n');
-  if (end == std::string::npos) return nullptr;
-  size_t start = out.rfind('\n', end);
-  start = start == std::string::npos ? 0 : start + 1;
-  return nlohmann::json::parse(out.substr(start, end - start + 1), nullptr, false);
-}
-
-size_t CountOccurrences(const std::string& text, const std::string& needle) {
-  size_t count = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++count;
-  return count;
-}
-
-// Polls the child's stderr until it contains `needle` at least `times` times.
-bool WaitForStderr(const ChildProcess& child, const std::string& needle, size_t times, Clock::duration timeout) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (CountOccurrences(child.StderrSoFar(), needle) >= times) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return false;
-}
 
 // Reads the committed offsets of `group` on partitions 0..partitions-1 of
 // `topic` through a consumer handle that never subscribes, so reading them
@@ -118,34 +74,6 @@ int64_t Sum(const std::map<int32_t, int64_t>& offsets) {
   int64_t sum = 0;
   for (const auto& [partition, offset] : offsets) sum += offset;
   return sum;
-}
-
-// Returns event.original of every document of `index`, by _id, read with the
-// scroll API. A repeated _id is recorded in `*repeated_ids`.
-std::map<std::string, std::string> ReadAllOriginals(SearchProbe& probe, const std::string& index,
-                                                    std::vector<std::string>* repeated_ids) {
-  std::map<std::string, std::string> originals;
-  nlohmann::json query = {{"size", 5000}, {"sort", {"_doc"}}, {"_source", {"event.original"}}};
-  nlohmann::json page = probe.Request("POST", "/" + index + "/_search?scroll=2m", query.dump());
-  while (page.is_object() && page.contains("hits") && !page["hits"]["hits"].empty()) {
-    for (const nlohmann::json& hit : page["hits"]["hits"]) {
-      std::string id = hit["_id"];
-      std::string original = hit["_source"]["event"].value("original", "");
-      if (!originals.emplace(id, original).second) repeated_ids->push_back(id);
-    }
-    nlohmann::json next = {{"scroll", "2m"}, {"scroll_id", page["_scroll_id"]}};
-    page = probe.Request("POST", "/_search/scroll", next.dump());
-  }
-  if (page.is_object() && page.contains("_scroll_id")) {
-    nlohmann::json clear = {{"scroll_id", page["_scroll_id"]}};
-    probe.Request("DELETE", "/_search/scroll", clear.dump());
-  }
-  return originals;
-}
-
-std::vector<std::string> ProduceArgs(const std::string& bootstrap, const std::string& topic, int lines, int seed) {
-  return {LogpipeBinary(), "produce", "-b", bootstrap, "-t", topic, "-n", std::to_string(lines), "--seed",
-          std::to_string(seed), "--json"};
 }
 
 TEST(SearchOutage, ConsumerRetriesAndCommitsOnlyIndexed) {

@@ -37,8 +37,7 @@ std::vector<std::string> RunOptions(int idle_timeout_seconds) {
 TEST(SigtermFlush, IndexesAndCommitsHeldBatch) {
   RunNames names("fault-sigterm");
   SearchCleanup cleanup(names.index_prefix);
-  CreateTopic(BootstrapServers(), names.topic, kPartitions);
-  CreateTopic(BootstrapServers(), names.dlq_topic, 1);
+  CreateTopics(names, kPartitions);
   ASSERT_NO_FATAL_FAILURE(ProduceLines(names.topic, kLinesBeforeStop, 41));
 
   // The first run would wait 300 s for more lines; it gets SIGTERM once it

@@ -92,6 +92,21 @@ ProcessResult ChildProcess::Wait(std::chrono::milliseconds timeout) {
 
 std::string ChildProcess::StderrSoFar() const { return ReadFile(err_path_); }
 
+int CountOccurrences(const std::string& log, const std::string& text) {
+  int count = 0;
+  for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + text.size())) ++count;
+  return count;
+}
+
+bool WaitForStderr(const ChildProcess& child, const std::string& text, int times, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (CountOccurrences(child.StderrSoFar(), text) < times) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
 ProcessResult RunProcess(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                   const std::vector<std::string>& extra_env) {
   ChildProcess child(argv, extra_env);

@@ -41,6 +41,13 @@ class ChildProcess {
   std::string out_path_, err_path_;
 };
 
+// Counts the occurrences of `text` in `log`.
+int CountOccurrences(const std::string& log, const std::string& text);
+
+// Waits until `child`'s stderr contains `text` at least `times` times,
+// reading it every 50 ms. Returns false when `timeout` passes first.
+bool WaitForStderr(const ChildProcess& child, const std::string& text, int times, std::chrono::milliseconds timeout);
+
 // Runs `argv` to completion (SIGKILL after `timeout`).
 ProcessResult RunProcess(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                   const std::vector<std::string>& extra_env = {});

@@ -3,8 +3,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "search/http_client.h"
 
@@ -24,8 +27,21 @@ class SearchProbe {
   // Deletes the indices matching `pattern`, if any.
   void DeleteIndices(const std::string& pattern);
 
+  // Posts `body` to the search `path` (one with "scroll=2m"), calls `on_hit`
+  // for each hit of every page, then clears the scroll. Returns the last
+  // response: without hits when all pages were read, null or without "hits"
+  // when a request failed.
+  nlohmann::json ScrollHits(const std::string& path, const std::string& body,
+                            const std::function<void(const nlohmann::json& hit)>& on_hit);
+
  private:
   std::unique_ptr<search::HttpClient> client_;
 };
+
+// Returns event.original of every document of the indices matching
+// `pattern`, by _id. The first document of an _id is kept, and when
+// `repeated_ids` is given, each _id seen again is appended to it.
+std::map<std::string, std::string> ReadAllOriginals(SearchProbe& probe, const std::string& pattern,
+                                                    std::vector<std::string>* repeated_ids = nullptr);
 
 }  // namespace logpipe::testing

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "support/process.h"
 
 namespace logpipe::testing {
@@ -14,6 +16,16 @@ void StopEngine(const std::string& engine) {
 void StartEngine(const std::string& engine) {
   ProcessResult result = RunProcess({SourceDir() + "/stack/up", engine}, std::chrono::minutes(4));
   ASSERT_EQ(result.exit_code, 0) << "stack/up " << engine << " failed:\n" << result.out << result.err;
+}
+
+StoppedEngine::StoppedEngine(std::string engine) : engine_(std::move(engine)) { StopEngine(engine_); }
+
+StoppedEngine::~StoppedEngine() { Start(); }
+
+void StoppedEngine::Start() {
+  if (started_) return;
+  started_ = true;
+  StartEngine(engine_);
 }
 
 std::string BootstrapServers() {
