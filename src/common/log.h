@@ -44,9 +44,9 @@ void Debug(std::string_view component, fmt::format_string<Args...> fmt, Args&&..
 // line admitted by a RateLimiter after it dropped N events.
 std::string SuppressedNote(uint64_t suppressed);
 
-// Admits at most `burst` events per `window`; the rest are counted and the
-// count is reported by the next admitted event, so a flood of bad lines
-// produces a bounded number of log lines and no event goes uncounted.
+// Admits at most `burst` events per `window` and counts the rest. The next
+// admitted event reports that count, so a flood of bad lines produces a
+// bounded number of log lines and no event goes uncounted.
 class RateLimiter {
  public:
   RateLimiter(int burst, std::chrono::milliseconds window) : burst_(burst), window_(window) {}

@@ -41,7 +41,7 @@ void OnLibrdkafkaLog(const rd_kafka_t* handle, int level, const char* facility, 
 Status ParseProperty(std::string_view text, std::pair<std::string, std::string>* out) {
   size_t equals = text.find('=');
   if (equals == std::string_view::npos || equals == 0) {
-    // Without '=' the key cannot be told from the value, which may be a
+    // Without '=' the key cannot be separated from the value, which may be a
     // secret, so the text itself is not shown.
     return Status::InvalidArgument(fmt::format(
         "invalid property of {} characters: expected key=value, e.g. linger.ms=5 (the text is not shown because it "

@@ -179,24 +179,24 @@ void Consumer::ChooseStartOffsets(rd_kafka_topic_partition_list_t* partitions) {
 
     // No usable committed offset: apply auto.offset.reset.
     int64_t start;
-    std::string why;
+    std::string start_reason;
     auto found = startup_end_offsets_.find({target.topic, target.partition});
     if (reset_to_earliest_) {
       start = have_watermarks ? low : RD_KAFKA_OFFSET_BEGINNING;
-      why = "the first available offset (auto.offset.reset=earliest)";
+      start_reason = "the first available offset (auto.offset.reset=earliest)";
     } else if (found != startup_end_offsets_.end()) {
       start = found->second;
-      why = "the end of the partition when this consumer started (auto.offset.reset=latest)";
+      start_reason = "the end of the partition when this consumer started (auto.offset.reset=latest)";
     } else {
       start = have_watermarks ? low : RD_KAFKA_OFFSET_BEGINNING;
-      why = "its first available offset, because the partition did not exist when this consumer started";
+      start_reason = "its first available offset, because the partition did not exist when this consumer started";
     }
     if (offset >= 0) {
       log::Warn("kafka", "committed offset {} of group {} on {}[{}] has expired (first available is {}); starting at "
-                "offset {}: {}", offset, options_.group_id, target.topic, target.partition, low, start, why);
+                "offset {}: {}", offset, options_.group_id, target.topic, target.partition, low, start, start_reason);
     } else {
       log::Warn("kafka", "group {} has no committed offset on {}[{}]; starting at offset {}: {}", options_.group_id,
-                target.topic, target.partition, start, why);
+                target.topic, target.partition, start, start_reason);
     }
     target.offset = start;
   }

@@ -1,5 +1,5 @@
 // Producer: an owner of a librdkafka producer that tracks the fate of every
-// message. Produce() only enqueues; a message is delivered or failed when
+// message. Produce() only enqueues. A message is delivered or failed when
 // its delivery report is served, which happens inside Produce() (when the
 // local queue is full), Poll() and Flush(). Messages still queued when
 // Flush() times out are purged and counted as failed, so after Flush()
@@ -47,11 +47,12 @@ class Producer {
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  // Enqueues one message (key may be empty, headers at most kMaxHeaders). A full local queue is handled by serving delivery
-  // reports and retrying, never by spinning or dropping. A message that
-  // cannot be enqueued at all (larger than message.max.bytes, enqueue
-  // timeout, fatal producer error) is counted as failed and reported in the
-  // returned Status; the producer stays usable unless fatal() is true.
+  // Enqueues one message (key may be empty, headers at most kMaxHeaders).
+  // A full local queue is handled by serving delivery reports and retrying,
+  // never by spinning or dropping. A message that cannot be enqueued at all
+  // (larger than message.max.bytes, enqueue timeout, fatal producer error)
+  // is counted as failed and reported in the returned Status. The producer
+  // stays usable unless fatal() is true.
   Status Produce(std::string_view topic, std::string_view key, std::string_view value,
                  std::span<const MessageHeader> headers = {});
 

@@ -48,7 +48,7 @@ class ConsumeRun : public kafka::RebalanceListener {
  private:
   void Accept(const rd_kafka_message_t& message);
   void WatchForShutdown(std::stop_token finished);
-  Status Flush(milliseconds give_up_after, const char* why);
+  Status Flush(milliseconds give_up_after, const char* trigger);
   void RecordCommitted(const std::vector<kafka::PartitionOffset>& offsets);
 
   const ConsumeOptions& options_;
@@ -145,7 +145,7 @@ void ConsumeRun::Accept(const rd_kafka_message_t& message) {
   }
 }
 
-Status ConsumeRun::Flush(milliseconds give_up_after, const char* why) {
+Status ConsumeRun::Flush(milliseconds give_up_after, const char* trigger) {
   if (batch_.empty()) return Status::Ok();
 
   // 1. Index the documents; items the node rejects for good come back as
@@ -195,7 +195,7 @@ Status ConsumeRun::Flush(milliseconds give_up_after, const char* why) {
   }
   RecordCommitted(offsets);
   log::Info("consume", "flushed {} records ({}): {} indexed, {} dead-lettered so far; committed {} partitions",
-            batch_.record_count(), why, summary_->indexed, summary_->dead_lettered, offsets.size());
+            batch_.record_count(), trigger, summary_->indexed, summary_->dead_lettered, offsets.size());
   batch_.Clear();
   return Status::Ok();
 }
@@ -289,9 +289,9 @@ Status ConsumeRun::Finish() {
         options_.kafka.group_id, options_.kafka.bootstrap_servers));
   }
 
-  const char* why = stop_.load() ? "shutdown" : "end of run";
+  const char* trigger = stop_.load() ? "shutdown" : "end of run";
   milliseconds limit = stop_.load() ? options_.shutdown_timeout : options_.bulk.give_up_after;
-  Status status = Flush(limit, why);
+  Status status = Flush(limit, trigger);
   // A batch that failed is not flushed again when Close() revokes the
   // partitions: its offsets stay uncommitted and the next run reads it.
   if (!status.ok()) Abandon();
