@@ -1,8 +1,8 @@
 // JsonWriter: appends JSON text to a caller-owned std::string, so that a
 // buffer reused across lines costs no heap allocation once it has grown.
-// Strings are always emitted as valid JSON whatever bytes they hold:
-// control characters become \u00XX escapes and every byte that is not part
-// of valid UTF-8 becomes U+FFFD, so one bad input line can never produce a
+// Strings are always emitted as valid JSON, whatever bytes they contain.
+// Control characters become \u00XX escapes, and every byte that is not part
+// of valid UTF-8 becomes U+FFFD. So one bad input line cannot produce a
 // document that Elasticsearch rejects as unparsable.
 #pragma once
 

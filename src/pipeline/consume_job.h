@@ -1,8 +1,8 @@
 // The consume job: reads access-log lines from a Kafka consumer group,
-// parses each into an ECS document, indexes documents with _bulk requests
-// of up to batch_size records, dead-letters what cannot be indexed, and
-// commits a partition's offset only once every record below it is indexed
-// or dead-lettered.
+// parses each into an ECS document and indexes the documents with _bulk
+// requests of up to batch_size records. What cannot be indexed is
+// dead-lettered. A partition's offset is committed only once every record
+// below it is indexed or dead-lettered.
 #pragma once
 
 #include <atomic>

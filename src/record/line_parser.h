@@ -9,7 +9,7 @@
 
 namespace logpipe::record {
 
-// Why a line was rejected. Each value has a fixed English description.
+// Reason a line was rejected. Each value has a fixed English description.
 enum class ParseError {
   kNone,
   kEmptyLine,
